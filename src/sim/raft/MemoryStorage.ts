@@ -1,0 +1,61 @@
+/**
+ * A node's stable storage ("disk"): hard state, the latest snapshot and the log after it. It
+ * survives a crash; everything else of a RaftNode is volatile. The host writes to it from each
+ * Ready before sending that Ready's messages.
+ */
+import type { ConfState, Entry, HardState, Snapshot } from './types';
+
+/** Durable Raft state that survives crash and restart. */
+export class MemoryStorage {
+  hardState: HardState = { term: 0, vote: null, commit: 0 };
+  snapshot: Snapshot;
+  entries: Entry[] = [];
+
+  constructor(conf: ConfState = { voters: [] }) {
+    this.snapshot = { index: 0, term: 0, conf: { voters: conf.voters.slice() }, data: null };
+  }
+
+  /** Storage for a node that boots a new cluster with these voters. */
+  static bootstrap(voters: string[]): MemoryStorage {
+    return new MemoryStorage({ voters });
+  }
+
+  /** The index of the last stored entry. */
+  lastIndex(): number {
+    return this.snapshot.index + this.entries.length;
+  }
+
+  /** Writes entries; an entry at an index already stored replaces it and every later one. */
+  append(entries: Entry[]): void {
+    if (entries.length === 0) return;
+    const from = entries[0]!.index;
+    const keep = Math.max(0, from - this.snapshot.index - 1);
+    if (keep < this.entries.length) this.entries.length = keep;
+    if (from !== this.lastIndex() + 1) throw new Error(`storage append at ${from} after ${this.lastIndex()}`);
+    this.entries.push(...entries);
+  }
+
+  /** Records the hard state. */
+  setHardState(hardState: HardState): void {
+    this.hardState = { ...hardState };
+  }
+
+  /** Replaces everything with a snapshot received from the leader. */
+  applySnapshot(snapshot: Snapshot): void {
+    this.snapshot = snapshot;
+    this.entries = [];
+    if (this.hardState.commit < snapshot.index) this.hardState = { ...this.hardState, commit: snapshot.index };
+  }
+
+  /** Log compaction: keeps the snapshot and drops the entries it covers. */
+  compact(snapshot: Snapshot): void {
+    if (snapshot.index <= this.snapshot.index) return;
+    this.entries = this.entries.slice(snapshot.index - this.snapshot.index);
+    this.snapshot = snapshot;
+  }
+
+  /** Bytes-free size measure: how many entries are stored. */
+  get entryCount(): number {
+    return this.entries.length;
+  }
+}
