@@ -36,8 +36,6 @@ export type TraceEvent =
       deliverAtMs: number;
       dropped: boolean;
     }
-  | { t: number; ev: 'member'; node: string; op: 'add' | 'remove'; voters: string[] }
-  | { t: number; ev: 'propose'; node: string; index: number; term: number; entry: string }
   | { t: number; ev: 'check'; ok: boolean; name: string; detail: string };
 
 /** Where trace events go. Implementations must not reorder events. */

@@ -1,0 +1,3 @@
+export * from './SimCluster';
+export * from './RaftInvariants';
+export * from './StateMachine';
