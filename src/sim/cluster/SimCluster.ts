@@ -48,6 +48,8 @@ interface SnapshotData {
 /** One simulated server: its disk survives a crash, everything else does not. */
 export interface ClusterNode {
   readonly id: string;
+  /** Managers run Raft; workers only exist as fault targets until the swarm layer runs on them. */
+  readonly kind: 'manager' | 'worker';
   /** Stable storage (survives crash). */
   readonly storage: MemoryStorage;
   /** The running Raft node, or null while crashed. */
@@ -109,12 +111,21 @@ export class SimCluster {
 
   // ---------------------------------------------------------------- membership of the simulation
 
+  /**
+   * Adds an instance that takes no part in Raft (a swarm worker): faults apply to it, but it has
+   * no Raft node, so it emits no role events.
+   */
+  addWorker(id: string): ClusterNode {
+    return this.addNode(id, new MemoryStorage(), 'worker');
+  }
+
   /** Powers on a new node with the given storage (a bootstrap, or empty for a node about to join). */
-  addNode(id: string, storage: MemoryStorage = new MemoryStorage()): ClusterNode {
+  addNode(id: string, storage: MemoryStorage = new MemoryStorage(), kind: 'manager' | 'worker' = 'manager'): ClusterNode {
     if (this.nodes.has(id)) throw new Error(`node ${id} already exists`);
     const rng = this.rng.fork(`node:${id}`);
     const node: ClusterNode = {
       id,
+      kind,
       storage,
       raft: null,
       stateMachine: this.makeStateMachine(),
@@ -159,6 +170,10 @@ export class SimCluster {
     const n = this.node(id);
     if (!n.up) return;
     this.faultTrace('crash', [id]);
+    if (n.kind === 'worker') {
+      n.up = false;
+      return;
+    }
     if (n.raft?.currentRole === 'leader') this.invariants.leaderStopped(id, n.raft.currentTerm);
     n.up = false;
     n.raft = null;
@@ -172,7 +187,8 @@ export class SimCluster {
   restart(id: string): void {
     const n = this.node(id);
     if (n.up) return;
-    this.faultTrace('restart', [id], n.storage.snapshot.index);
+    if (n.kind === 'worker') this.faultTrace('restart', [id]);
+    else this.faultTrace('restart', [id], n.storage.snapshot.index);
     this.boot(n);
   }
 
@@ -280,7 +296,7 @@ export class SimCluster {
 
   /** Live nodes that are still members of the Raft group. */
   liveMembers(): ClusterNode[] {
-    return [...this.nodes.values()].filter((n) => n.up && !n.left && n.raft !== null);
+    return [...this.nodes.values()].filter((n) => n.kind === 'manager' && n.up && !n.left && n.raft !== null);
   }
 
   /**
@@ -299,6 +315,21 @@ export class SimCluster {
     return live.every((n) => n.appliedIndex === commit && n.raft!.currentTerm === maxTerm);
   }
 
+  /** One line per node (role, term, log and commit indexes), for failure reports. */
+  describe(): string[] {
+    return [...this.nodes.values()].map((n) => {
+      if (n.kind === 'worker') return `${n.id}: worker ${n.up ? 'up' : 'down'}`;
+      if (!n.raft) return `${n.id}: down (disk: term ${n.storage.hardState.term}, last index ${n.storage.lastIndex()})`;
+      const s = n.raft.status();
+      const flags = [n.left ? 'left' : '', this.network.isIsolated(n.id) ? 'isolated' : ''].filter(Boolean).join(' ');
+      const progress = Object.entries(s.progress)
+        .filter(([id]) => id !== n.id)
+        .map(([id, p]) => `${id}=${p.state}:${p.match}/${p.next}`)
+        .join(' ');
+      return `${n.id}: ${s.role} term ${s.term} leader ${s.leader ?? '-'} last ${s.lastIndex}/${s.lastTerm} commit ${s.commit} applied ${n.appliedIndex} snapshot ${s.firstIndex - 1} voters [${s.voters.join(',')}]${flags ? ` ${flags}` : ''}${progress ? ` progress ${progress}` : ''}`;
+    });
+  }
+
   /** Throws when a checker recorded a violation (after every event in checked runs). */
   assertNoViolation(): void {
     if (this.invariants.violations.length > 0) {
@@ -312,6 +343,7 @@ export class SimCluster {
   private boot(n: ClusterNode): void {
     n.up = true;
     n.left = false;
+    if (n.kind === 'worker') return;
     n.raft = new RaftNode({ id: n.id, ...this.raftConfig }, n.storage, n.rng);
     // Volatile state machine: rebuilt from the snapshot on disk; committed entries replay after it.
     const snap = n.storage.snapshot;

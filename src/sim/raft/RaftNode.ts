@@ -124,7 +124,10 @@ export class RaftNode {
       } else if (m.type === 'AppendEntries' || m.type === 'Heartbeat' || m.type === 'InstallSnapshot') {
         this.becomeFollower(m.term, m.from);
       } else {
-        this.becomeFollower(m.term, null);
+        // Raft Figure 2: only a current leader's AppendEntries or granting a vote resets the
+        // election timer; learning of a higher term from anyone else keeps it running (etcd
+        // resets it here, which lets an ineligible candidate delay an eligible one).
+        this.becomeFollower(m.term, null, true);
       }
     } else if (m.term < this.term) {
       // Raft §5.1: a request with a stale term is rejected. With CheckQuorum or PreVote, tell a
@@ -328,15 +331,15 @@ export class RaftNode {
     return Math.floor(this.voters.length / 2) + 1;
   }
 
-  private reset(term: number): void {
+  private reset(term: number, keepElectionTimer = false): void {
     if (term !== this.term) {
       this.term = term;
       this.vote = null;
     }
     this.leader = null;
-    this.electionElapsed = 0;
-    this.heartbeatElapsed = 0;
+    if (!keepElectionTimer) this.electionElapsed = 0;
     this.resetRandomizedElectionTimeout();
+    this.heartbeatElapsed = 0;
     this.votes.clear();
     this.progress.clear();
   }
@@ -349,8 +352,9 @@ export class RaftNode {
     );
   }
 
-  private becomeFollower(term: number, leader: RaftId | null): void {
-    this.reset(term);
+  private becomeFollower(term: number, leader: RaftId | null, keepElectionTimer = false): void {
+    // A leader stepping down always restarts its timer (its elapsed counts CheckQuorum rounds).
+    this.reset(term, keepElectionTimer && this.role !== 'leader');
     this.role = 'follower';
     this.leader = leader;
   }
@@ -499,7 +503,9 @@ export class RaftNode {
         logTerm: 0,
       });
       if (!isPre) {
+        // Raft §5.2: granting a vote restarts the (randomized) election timer.
         this.electionElapsed = 0;
+        this.resetRandomizedElectionTimeout();
         this.vote = m.from;
       }
     } else {
@@ -629,7 +635,7 @@ export class RaftNode {
         pr.probeSent = false;
         if (pr.state === 'replicate' && pr.isPaused()) pr.inflights.shift();
         // A snapshot lost in flight is resent once the follower is known to be reachable again.
-        if (pr.state === 'snapshot' && pr.match < pr.pendingSnapshot) pr.abortSnapshot();
+        if (pr.state === 'snapshot') pr.abortSnapshot();
         if (pr.match < this.log.lastIndex()) this.sendAppend(m.from, true);
         break;
       default:
@@ -651,9 +657,15 @@ export class RaftNode {
     const wasPaused = pr.isPaused();
     if (!pr.maybeUpdate(m.index) && !(pr.match === m.index && pr.state === 'probe')) return;
     if (pr.state === 'probe') pr.becomeReplicate();
-    else if (pr.state === 'snapshot' && pr.match + 1 >= this.log.firstIndex()) {
-      pr.becomeProbe();
-      pr.becomeReplicate();
+    else if (pr.state === 'snapshot') {
+      if (pr.match + 1 >= this.log.firstIndex()) {
+        pr.becomeProbe();
+        pr.becomeReplicate();
+      } else if (pr.match >= pr.pendingSnapshot) {
+        // The follower installed the snapshot but the log was compacted again since: probe anew
+        // (etcd learns this from ReportSnapshot; here the follower's reply says it).
+        pr.abortSnapshot();
+      }
     } else if (pr.state === 'replicate') pr.freeInflightsUpTo(m.index);
 
     if (this.maybeCommit()) this.broadcastAppend();
