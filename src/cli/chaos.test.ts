@@ -33,7 +33,7 @@ for (let seed = 1; seed <= 500; seed++) {
     durationMs: paper ? 30_000 : 600_000,
   });
 }
-const pinned: Case[] = pinnedChaosSeeds.map((p) => ({ ...p, durationMs: 600_000 }));
+const pinned: (Case & { bug: string })[] = pinnedChaosSeeds.map((p) => ({ ...p, durationMs: 600_000 }));
 
 function check(c: Case): void {
   const r = runChaos(c);
