@@ -579,12 +579,15 @@ export class RaftNode {
       return;
     }
     if (this.log.matchTerm(s.index, s.term)) {
-      // We already hold the snapshot's last entry: keep the log after it and just commit.
+      // We already hold the snapshot's last entry: keep the log after it and just commit. Acknowledge
+      // only up to the snapshot (etcd: the commit index): the entries after it were never checked
+      // against the leader's log, so claiming them could let the leader count us for entries we lack.
       this.log.commitTo(s.index);
-    } else {
-      this.log.restore(s);
-      this.voters = s.conf.voters.slice();
+      this.send({ type: 'AppendEntriesResponse', to: m.from, index: this.log.committed, logTerm: 0 });
+      return;
     }
+    this.log.restore(s);
+    this.voters = s.conf.voters.slice();
     this.send({ type: 'AppendEntriesResponse', to: m.from, index: this.log.lastIndex(), logTerm: 0 });
   }
 
