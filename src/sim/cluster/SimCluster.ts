@@ -142,6 +142,10 @@ export class SimCluster {
     };
     this.nodes.set(id, node);
     this.trace.emit({ t: this.now(), ev: 'instance', op: 'add', node: id });
+    // A node that boots from a snapshot (the bootstrap configuration) applies from after it.
+    if (kind === 'manager' && storage.snapshot.index > 0) {
+      this.trace.emit({ t: this.now(), ev: 'snapshot', node: id, index: storage.snapshot.index, term: storage.snapshot.term });
+    }
     this.boot(node);
     return node;
   }

@@ -23,6 +23,16 @@ describe('SimNetwork', () => {
     }
   });
 
+  it('keeps each link FIFO despite latency jitter when no reordering is asked for', () => {
+    const { scheduler, net, got } = setup({ ...lanConditions, latencyMsMin: 1, latencyMsMax: 20 });
+    for (let i = 0; i < 200; i++) {
+      net.send('a', 'b', 'Ping', `${i}`);
+      scheduler.runUntil(scheduler.nowMs() + (i % 3));
+    }
+    scheduler.runUntil(scheduler.nowMs() + 100);
+    expect(got.b!.map((e) => Number(e.payload))).toEqual(Array.from({ length: 200 }, (_, i) => i));
+  });
+
   it('partitions cut messages at send and in flight; heal restores delivery', () => {
     const { scheduler, net, got } = setup();
     net.send('a', 'b', 'Ping', 'in-flight');

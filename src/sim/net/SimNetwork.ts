@@ -17,7 +17,7 @@ export interface LinkConditions {
   lossRate: number;
   /** Share of messages delivered twice, 0..1. */
   duplicateRate: number;
-  /** Share of messages held back by an extra delay, so later messages overtake them, 0..1. */
+  /** Share of messages held back by an extra delay, so later messages overtake them, 0..1 (otherwise each link is FIFO). */
   reorderRate: number;
   /** The largest extra delay of a held-back message, in virtual milliseconds. */
   reorderDelayMsMax: number;
@@ -40,7 +40,7 @@ export interface Envelope<P> {
   duplicate: boolean;
 }
 
-/** Default LAN conditions: 1–3 ms latency, no loss, duplication or reordering. */
+/** Default LAN conditions: 1–3 ms latency, no loss or duplication; links are FIFO unless reorderRate > 0. */
 export const lanConditions: LinkConditions = {
   latencyMsMin: 1,
   latencyMsMax: 3,
@@ -68,6 +68,7 @@ export class SimNetwork<P> {
   private groupOf: Map<string, number> | null = null;
   private extraLossRate = 0;
   private nextId = 1;
+  private readonly lastDeliverAtMs = new Map<string, number>();
   private readonly inFlightById = new Map<number, { envelope: Envelope<P>; eventId: number }>();
   /** Observers notified of every send, drop and delivery. */
   readonly observers: NetworkObserver<P>[] = [];
@@ -200,9 +201,18 @@ export class SimNetwork<P> {
 
   private makeEnvelope(from: string, to: string, kind: string, payload: P, c: LinkConditions, duplicate: boolean): Envelope<P> {
     const now = this.scheduler.nowMs();
-    let latency = this.rng.intBetween(c.latencyMsMin, c.latencyMsMax);
-    if (this.rng.chance(c.reorderRate)) latency += this.rng.intBetween(1, Math.max(1, c.reorderDelayMsMax));
-    return { id: this.nextId++, from, to, kind, payload, sentAtMs: now, deliverAtMs: now + latency, dropped: false, duplicate };
+    const latency = this.rng.intBetween(c.latencyMsMin, c.latencyMsMax);
+    let deliverAtMs = now + latency;
+    if (this.rng.chance(c.reorderRate)) {
+      // Held back: later messages on the link overtake this one.
+      deliverAtMs += this.rng.intBetween(1, Math.max(1, c.reorderDelayMsMax));
+    } else {
+      // A link is FIFO like the TCP stream it models: never delivered before an earlier message.
+      const key = `${from}>${to}`;
+      deliverAtMs = Math.max(deliverAtMs, this.lastDeliverAtMs.get(key) ?? 0);
+      this.lastDeliverAtMs.set(key, deliverAtMs);
+    }
+    return { id: this.nextId++, from, to, kind, payload, sentAtMs: now, deliverAtMs, dropped: false, duplicate };
   }
 
   private schedule(envelope: Envelope<P>): void {

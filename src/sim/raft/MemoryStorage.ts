@@ -15,9 +15,21 @@ export class MemoryStorage {
     this.snapshot = { index: 0, term: 0, conf: { voters: conf.voters.slice() }, data: null };
   }
 
-  /** Storage for a node that boots a new cluster with these voters. */
+  /**
+   * Storage for a node that boots a new cluster with these voters: the configuration is a
+   * committed snapshot at index 1, term 1 (etcd writes it into the log for the same reason). A
+   * server that joins later with empty storage then fails the consistency check at index 1 and is
+   * sent that snapshot, so it learns the whole configuration instead of replaying membership
+   * changes onto an empty one (which would let it believe it is a cluster of one).
+   *
+   * `new MemoryStorage(conf)` keeps the configuration at index 0 instead; unit tests use it, and
+   * a joiner of such a cluster must be given the same initial configuration.
+   */
   static bootstrap(voters: string[]): MemoryStorage {
-    return new MemoryStorage({ voters });
+    const storage = new MemoryStorage();
+    storage.snapshot = { index: 1, term: 1, conf: { voters: voters.slice() }, data: null };
+    storage.hardState = { term: 1, vote: null, commit: 1 };
+    return storage;
   }
 
   /** The index of the last stored entry. */

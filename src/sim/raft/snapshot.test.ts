@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { SyncNetwork, drainReady, entries, entry, indexTerms, msg, newNode } from './testkit';
-import type { Snapshot } from './types';
+import type { Message, Snapshot } from './types';
 
 const ABC = ['a', 'b', 'c'];
 
@@ -164,4 +164,38 @@ describe('Raft §7: InstallSnapshot', () => {
       [4, 'x3'],
     ]);
   });
+
+  it('a follower that installed a snapshot older than the leader\'s latest is sent the newer one (§7; regression of chaos seeds 17 and 50)', () => {
+    // Raft §7: the leader "uses a new RPC called InstallSnapshot to send snapshots to followers
+    // that are too far behind". Found by chaos seeds 17 and 50: the follower acknowledged snapshot
+    // s1 after the leader had compacted again to s2, and the leader kept waiting in Snapshot state
+    // forever because the acknowledged index was still before its first log index.
+    const net = new SyncNetwork(ABC);
+    net.campaign('a');
+    net.isolate('c');
+    for (let i = 0; i < 5; i++) net.propose('a', `x${i}`);
+    const s1 = net.compact('a', 'a@s1')!;
+    net.recover();
+    let held: Message | null = null;
+    net.msgHook = (m) => {
+      if (held === null && m.from === 'c' && m.type === 'AppendEntriesResponse' && net.node('c').latestSnapshot().index === s1.index) {
+        held = m; // the acknowledgement of s1 is still on the wire ...
+        return false;
+      }
+      return true;
+    };
+    net.propose('a', 'x5'); // ... the probe finds c behind the compacted log and sends s1
+    expect(net.node('c').latestSnapshot().index).toBe(s1.index);
+    expect(held).not.toBeNull();
+    for (let i = 6; i < 10; i++) net.propose('a', `x${i}`);
+    const s2 = net.compact('a', 'a@s2')!; // ... while the leader compacts again
+    expect(s2.index).toBeGreaterThan(s1.index);
+    net.msgHook = null;
+    const before = net.sent.length;
+    net.send(held!);
+    const resent = net.sent.slice(before).map((x) => x.message).filter((m) => m.type === 'InstallSnapshot');
+    expect(resent.map((m) => m.snapshot!.index)).toEqual([s2.index]);
+    expect(net.node('c').status().lastIndex).toBe(net.node('a').status().lastIndex);
+  });
 });
+
