@@ -205,7 +205,7 @@ export function runChaos(options: ChaosOptions): ChaosResult {
     cluster.heal();
     cluster.network.setDefaults(baseLink);
     isolated.clear();
-    for (const id of [...crashed]) cluster.restart(id);
+    for (const id of crashed) cluster.restart(id);
     crashed.clear();
     healedAtMs = cluster.now();
   });

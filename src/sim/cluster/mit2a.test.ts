@@ -13,22 +13,25 @@ import {
   connect,
   disconnect,
   electionTimeoutMs,
+  firstLogIndex,
   MitTestError,
   mitCluster,
   nCommitted,
   one,
   peer,
   tester,
+  wait,
 } from './testkit';
 
 describe('MIT 6.5840 3A: leader election', () => {
-  it('TestInitialElection: a leader within 5 s, all agree on term ≥ 1, term unchanged over 2 s idle (seed 1)', () => {
+  it('TestInitialElection: a leader within 5 s, all agree on term ≥ 2, term unchanged over 2 s idle (seed 1)', () => {
     const c = mitCluster({ servers: 3, seed: 1 });
     checkOneLeader(c);
     // Sleep a bit to avoid racing with followers learning of the election.
     c.runFor(50);
     const term1 = checkTerms(c);
-    expect(term1).toBeGreaterThanOrEqual(1);
+    // MIT: ≥ 1. Term 1 is the bootstrap snapshot's, so the first election is in term 2.
+    expect(term1).toBeGreaterThanOrEqual(2);
     c.runFor(2 * electionTimeoutMs(c));
     // MIT only warns here; with no failure at all the term must not move.
     expect(checkTerms(c)).toBe(term1);
@@ -80,7 +83,7 @@ describe('MIT 3A with the swarm preset (1 s tick, election 10–19 s; bounds ×2
     checkOneLeader(c);
     c.runFor(1000);
     const term1 = checkTerms(c);
-    expect(term1).toBeGreaterThanOrEqual(1);
+    expect(term1).toBeGreaterThanOrEqual(2);
     c.runFor(2 * electionTimeoutMs(c));
     expect(checkTerms(c)).toBe(term1);
     checkOneLeader(c);
@@ -131,11 +134,29 @@ describe('the MIT tester can fail', () => {
   it('nCommitted and the applier fail on two different entries at one index (seed 24)', () => {
     const c = mitCluster({ servers: 3, seed: 24 });
     const [a, b] = tester(c).ids;
+    // The first index an entry can be applied at (after the bootstrap snapshot at index 1).
+    const index = firstLogIndex(c);
+    expect(index).toBe(2);
     const apply = (node: string, value: string) =>
-      c.applyListeners.forEach((l) => l(node, { index: 1, term: 1, type: 'normal', data: { op: 'put', key: 'x', value, serial: 0 } }));
+      c.applyListeners.forEach((l) => l(node, { index, term: 2, type: 'normal', data: { op: 'put', key: 'x', value, serial: 0 } }));
     apply(a!, 'one');
-    expect(nCommitted(c, 1)).toEqual({ count: 1, entry: 'put x=one #0' });
-    expect(() => apply(b!, 'two')).toThrow('commit index=1');
+    expect(nCommitted(c, index)).toEqual({ count: 1, entry: 'put x=one #0' });
+    expect(() => apply(b!, 'two')).toThrow(`commit index=${index}`);
+  });
+
+  it('index 1 is the bootstrap snapshot: nCommitted and wait refuse it, the applier rejects an apply there (seed 26)', () => {
+    const c = mitCluster({ servers: 3, seed: 26 });
+    const t = tester(c);
+    expect(t.bootstrapIndex).toBe(1);
+    for (const id of t.ids) expect(c.node(id).storage.snapshot.index).toBe(1);
+    one(c, cmd(c, 1), 3, false);
+    // Every server holds index 1 through its snapshot, yet no command was ever there.
+    for (const id of t.ids) expect(t.appliedAt(id, 1)).toBeUndefined();
+    expect(() => nCommitted(c, 1)).toThrow('bootstrap snapshot');
+    expect(() => wait(c, 1, 1, -1)).toThrow('bootstrap snapshot');
+    const apply = (node: string) =>
+      c.applyListeners.forEach((l) => l(node, { index: 1, term: 1, type: 'normal', data: { op: 'put', key: 'x', value: 'v', serial: 0 } }));
+    expect(() => apply(t.ids[0]!)).toThrow('apply out of order 1');
   });
 
   it('checkers throw InvariantError on a violation recorded by the cluster (seed 25)', () => {

@@ -16,6 +16,7 @@ import {
   describeCmd,
   disconnect,
   electionTimeoutMs,
+  firstLogIndex,
   mitCluster,
   one,
   type OneCall,
@@ -142,7 +143,8 @@ function churn(c: SimCluster, unreliable: boolean): void {
   c.runFor(electionTimeoutMs(c));
   const lastIndex = one(c, cmd(c, randValue(c)), servers, true);
   const really = new Set<string>();
-  for (let index = 1; index <= lastIndex; index++) really.add(wait(c, index, servers, -1)!);
+  // MIT's 1..lastIndex: every index after the bootstrap snapshot (index 1 holds no command).
+  for (let index = firstLogIndex(c); index <= lastIndex; index++) really.add(wait(c, index, servers, -1)!);
   // Every value a client saw committed is in the final log (Raft §5.4: committed entries are durable).
   for (const v of values) expect(really.has(describeCmd(v)), `didn't find ${describeCmd(v)}`).toBe(true);
   expect(values.length, 'the clients never saw a commit').toBeGreaterThan(0);
@@ -252,8 +254,9 @@ describe('MIT 6.5840 3C: Figure 8', () => {
   // counting replicas. With 64 entries per append, a new leader's no-op always travels with the
   // old entries, so the rule is never put to the test: a mutant that commits by counting replicas
   // passes every seed above. With one entry per append an old-term entry can reach a majority
-  // alone; that mutant breaks Leader Completeness on each of these seeds (17 of the first 40).
-  it.each([3, 4, 8])(
+  // alone; that mutant breaks Leader Completeness on each of these seeds (15 of the first 40 since
+  // the bootstrap snapshot at index 1 and FIFO links; seed 4, caught before, no longer is).
+  it.each([3, 7, 8])(
     'TestFigure8Unreliable, one entry per append (§5.4.2 bites): final agreement (seed %i)',
     (seed) => {
       const c = mitCluster({ servers: 5, seed, unreliable: true, raft: { maxEntriesPerMessage: 1 } });

@@ -6,10 +6,18 @@
  * function of its seed. Bounds are the handout's (a leader within ~5 s, one() waits 2 s per
  * attempt and gives up after 10 s); the swarm variant scales every bound by 20.
  *
- * Differences from the Go tester, on purpose: a new leader appends a no-op (Raft §8), so the first
- * command lands at index 2, not 1; a "command" is a {@link PutOp} with a unique serial, compared
- * by its one-line description; RPC counts count requests sent (delivered or not), so they never
- * undercount.
+ * Differences from the Go tester, on purpose:
+ * - Every server boots from a committed snapshot at index 1, term 1 holding the initial
+ *   configuration (`MemoryStorage.bootstrap`), and a new leader appends a no-op (Raft §8).
+ *   So the first election is in term 2, the first leader's no-op is at index 2, and MIT's "first
+ *   command at index 1" is index 3 here. Index 1 is no command: nothing is ever applied there (each
+ *   server's snapshot covers it), so {@link nCommitted} and {@link wait} refuse it and
+ *   {@link MitTester.appliedAt} never reports it; loops over "every index" start at
+ *   {@link firstLogIndex}.
+ * - A "command" is a {@link PutOp} with a unique serial, compared by its one-line description.
+ * - RPC counts count requests sent (delivered or not), so they never undercount.
+ * - Links are FIFO per direction (as the TCP streams swarmkit uses) unless `reorderRate > 0`, as
+ *   in the unreliable modes below.
  */
 import { Rng } from '../core/Rng';
 import type { Envelope, LinkConditions } from '../net/SimNetwork';
@@ -112,13 +120,6 @@ export const longReorderingLink: Partial<LinkConditions> = {
   reorderDelayMsMax: 2200,
 };
 
-/**
- * A first-in first-out link: a fixed 7 ms latency, so messages between two servers arrive in the
- * order sent (as on the TCP streams swarmkit uses). With the paper preset's 5–9 ms jitter,
- * pipelined appends overtake each other and each overtaking one is rejected as a gap.
- */
-export const fifoLink: Partial<LinkConditions> = { latencyMsMin: 7, latencyMsMax: 7 };
-
 /** The Raft message types that are requests (an RPC in labrpc's count; replies are not counted). */
 const REQUEST_TYPES: ReadonlySet<MessageType> = new Set<MessageType>([
   'RequestVote',
@@ -143,7 +144,8 @@ export class RpcCounts {
   readonly byType = new Map<MessageType, number>();
   /**
    * Rejected AppendEntries replies, by the follower that sent them: one per backtracking round
-   * (Raft §5.3), plus one per pipelined append that overtook an earlier one on a jittery link.
+   * (Raft §5.3), plus, on a reordering link (`reorderRate > 0`), one per pipelined append that
+   * overtook an earlier one.
    */
   readonly appendRejectionsFrom = new Map<string, number>();
 
@@ -201,6 +203,11 @@ export class MitTester {
   readonly logs = new Map<string, AppliedLog>();
   /** The link conditions the cluster started with (reliable). */
   readonly baseLink: LinkConditions;
+  /**
+   * The index of the snapshot every server boots with (1): it holds the initial configuration,
+   * is committed from the start, and no entry is ever applied at or below it.
+   */
+  readonly bootstrapIndex: number;
   unreliable = false;
   longReordering = false;
   private readonly lastApplied = new Map<string, number>();
@@ -215,6 +222,7 @@ export class MitTester {
     this.bounds = bounds;
     this.rng = cluster.rng.fork('mit-tester');
     this.baseLink = { ...cluster.network.getDefaults() };
+    this.bootstrapIndex = Math.min(...this.ids.map((id) => cluster.node(id).storage.snapshot.index));
     for (const id of this.ids) this.logs.set(id, new Map());
     cluster.network.observers.push({
       onSend: (e) => this.rpcs.record(e),
@@ -234,7 +242,8 @@ export class MitTester {
     const log = this.logs.get(node);
     if (!log) return;
     const description = describeEntry(entry);
-    const last = this.lastApplied.get(node) ?? 0;
+    // Every server starts with the bootstrap snapshot applied.
+    const last = this.lastApplied.get(node) ?? this.bootstrapIndex;
     const replayFrom = this.cluster.node(node).storage.snapshot.index + 1;
     // A restart or an installed snapshot starts a new run of applies after the snapshot.
     if (entry.index !== last + 1 && entry.index !== replayFrom) {
@@ -255,14 +264,27 @@ export class MitTester {
     log.set(entry.index, description);
   }
 
-  /** What server `node` applied at `index`: explicitly, or through a snapshot that covers it. */
+  /**
+   * What server `node` applied at `index`: explicitly, or through a snapshot that covers it.
+   * Never anything at or below {@link bootstrapIndex}: no command was ever there.
+   */
   appliedAt(node: string, index: number): string | undefined {
+    if (index <= this.bootstrapIndex) return undefined;
     const mine = this.logs.get(node)?.get(index);
     if (mine !== undefined) return mine;
     // Entries under an installed snapshot were applied as a whole; the snapshot's hash chain is
     // checked by the cluster's Leader Completeness / State Machine Safety checkers.
     if (index <= this.cluster.node(node).storage.snapshot.index) return this.firstAppliedAt.get(index)?.entry;
     return undefined;
+  }
+
+  /** Throws when `index` is covered by the bootstrap snapshot: asking what was decided there is a test bug. */
+  assertLogIndex(index: number): void {
+    if (index <= this.bootstrapIndex) {
+      throw new Error(
+        `index ${index} is the bootstrap snapshot (the initial configuration), not a command; the log starts at ${this.bootstrapIndex + 1}`,
+      );
+    }
   }
 }
 
@@ -314,6 +336,14 @@ export function peer(c: SimCluster, id: string, k: number): string {
   const i = ids.indexOf(id);
   if (i < 0) throw new Error(`unknown server ${id}`);
   return ids[(i + k) % ids.length]!;
+}
+
+/**
+ * The first index a log entry can take: the one after the bootstrap snapshot (2), where the first
+ * leader's no-op lands. MIT's loops over every index from 1 start here.
+ */
+export function firstLogIndex(c: SimCluster): number {
+  return tester(c).bootstrapIndex + 1;
 }
 
 /** Sleeps `ms` of MIT time (scaled for the swarm variant). */
@@ -447,9 +477,11 @@ export function checkNoLeader(c: SimCluster): void {
 /**
  * config.go's `nCommitted`: how many servers (crashed ones included) applied an entry at `index`,
  * and which. Fails when two servers applied different entries there (State Machine Safety).
+ * Refuses an index covered by the bootstrap snapshot (index 1), which holds no command.
  */
 export function nCommitted(c: SimCluster, index: number): { count: number; entry: string | undefined } {
   const t = tester(c);
+  t.assertLogIndex(index);
   let count = 0;
   let entry: string | undefined;
   for (const id of t.ids) {
@@ -465,9 +497,11 @@ export function nCommitted(c: SimCluster, index: number): { count: number; entry
 /**
  * config.go's `wait`: waits (backing off 10 ms → 1 s, 30 times) for at least `n` servers to apply
  * `index`. Returns the entry, or null when `startTerm > -1` and some server moved past it.
+ * Refuses an index covered by the bootstrap snapshot (index 1), as {@link nCommitted} does.
  */
 export function wait(c: SimCluster, index: number, n: number, startTerm: number): string | null {
   const t = tester(c);
+  t.assertLogIndex(index);
   let to = 10 * t.bounds.scale;
   for (let iters = 0; iters < 30; iters++) {
     if (nCommitted(c, index).count >= n) break;
