@@ -45,7 +45,7 @@ function chaos(args: ParsedArgs): number {
   if (trace && typeof traceFile === 'string') writeFileSync(traceFile, trace.text());
   const lines = [
     `chaos seed ${seed}: ${managers} managers, ${intFlag(args, 'workers', 3)} workers, ${timing} timing, ${durationMs / 1000}s virtual`,
-    `faults ${result.faults}, proposals ${result.proposals}, acknowledged ${result.acknowledged}, leader changes ${result.leaderChanges}`,
+    `faults ${result.faults}, membership changes ${result.membershipChanges}, proposals ${result.proposals}, acknowledged ${result.acknowledged}, leader changes ${result.leaderChanges}`,
     `events ${result.events}, final commit index ${result.finalCommit}, settled ${result.settleMs >= 0 ? `${result.settleMs} ms` : 'never'} after healing`,
     result.ok ? 'checks: ok' : `checks: FAILED (seed ${seed}): ${result.failure}`,
   ];

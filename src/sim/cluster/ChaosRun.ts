@@ -27,6 +27,8 @@ export interface ChaosOptions {
   snapshotEveryEntries?: number;
   /** Run PreVote (default: the preset's, off). */
   preVote?: boolean;
+  /** Also add and remove managers (one Raft voter at a time) under the faults (default true). */
+  membershipChanges?: boolean;
 }
 
 /** What a chaos run did and whether its checks held. */
@@ -36,6 +38,8 @@ export interface ChaosResult {
   /** The first failed check, when not ok. */
   failure: string | null;
   faults: number;
+  /** Membership changes proposed and accepted by a leader. */
+  membershipChanges: number;
   proposals: number;
   acknowledged: number;
   leaderChanges: number;
@@ -73,6 +77,8 @@ export function runChaos(options: ChaosOptions): ChaosResult {
   });
   for (const w of workerIds) cluster.addWorker(w);
   const allIds = [...managerIds, ...workerIds];
+  let nextNodeNumber = managers + workers + 1;
+  const membershipChanges = options.membershipChanges ?? true;
   const electionMs = preset.tickMs * preset.raft.electionTimeoutTicksMax;
   const baseLink: LinkConditions = cluster.network.getDefaults();
 
@@ -81,6 +87,7 @@ export function runChaos(options: ChaosOptions): ChaosResult {
     seed: options.seed,
     failure: null,
     faults: 0,
+    membershipChanges: 0,
     proposals: 0,
     acknowledged: 0,
     leaderChanges: 0,
@@ -124,6 +131,8 @@ export function runChaos(options: ChaosOptions): ChaosResult {
         waiting.push(p.op);
       }
     }
+    retryJoins();
+    sweepRemoved();
     const retry = waiting.splice(0);
     for (const op of retry) propose(op);
     if (cluster.now() < durationMs * 0.9) {
@@ -139,8 +148,63 @@ export function runChaos(options: ChaosOptions): ChaosResult {
   const faultUntilMs = Math.floor((durationMs * 2) / 3);
   const crashed = new Set<string>();
   const isolated = new Set<string>();
+  // One membership change at a time, proposed to the leader: remove a voter (never below three)
+  // or add a new manager that joins with an empty disk.
+  // A manager that left the Raft group is decommissioned: its instance is deleted. One removed
+  // while it was cut off learns it when it next talks to a member; one that never talks (it
+  // joined and was removed inside a partition) is deleted once the network is healed.
+  const decommission = (id: string): void => {
+    if (!cluster.nodeIds().includes(id)) return;
+    cluster.deleteNode(id);
+    for (const list of [allIds, managerIds]) list.splice(list.indexOf(id), 1);
+    crashed.delete(id);
+    isolated.delete(id);
+    joiners.delete(id);
+  };
+  cluster.leaveListeners.push((id) => cluster.scheduler.after(0, () => decommission(id)));
+  const removed = new Set<string>();
+  cluster.applyListeners.push((node: string, e: Entry) => {
+    if (e.type === 'confChange' && e.change.op === 'removeVoter' && node === cluster.leader()) removed.add(e.change.id);
+  });
+  const sweepRemoved = (): void => {
+    if (healedAtMs < 0) return;
+    for (const id of removed) decommission(id);
+    removed.clear();
+  };
+  const joiners = new Set<string>();
+  /** A join whose change was lost (leader deposed) is proposed again, as `docker swarm join` retries. */
+  const retryJoins = (): void => {
+    const leader = cluster.leader();
+    if (!leader || joiners.size === 0) return;
+    const voters = cluster.node(leader).raft!.status().voters;
+    for (const id of joiners) {
+      if (voters.includes(id)) joiners.delete(id);
+      else if (cluster.proposeConfChange({ op: 'addVoter', id }, leader).ok) return;
+    }
+  };
+  const changeMembership = (): void => {
+    const leader = cluster.leader();
+    if (!leader) return;
+    const voters = cluster.node(leader).raft!.status().voters;
+    if (voters.length > 3 && (rng.chance(0.5) || voters.length >= managers + 2)) {
+      const victim = rng.pick(voters);
+      if (cluster.proposeConfChange({ op: 'removeVoter', id: victim }, leader).ok) result.membershipChanges++;
+    } else {
+      const id = `node${nextNodeNumber++}`;
+      cluster.addNode(id);
+      allIds.push(id);
+      managerIds.push(id);
+      joiners.add(id);
+      if (cluster.proposeConfChange({ op: 'addVoter', id }, leader).ok) result.membershipChanges++;
+    }
+  };
+
   const injectFault = (): void => {
     result.faults++;
+    if (membershipChanges && rng.chance(0.25)) {
+      changeMembership();
+      return;
+    }
     const roll = rng.next();
     const up = allIds.filter((id) => !crashed.has(id));
     if (roll < 0.2 && up.length > 0) {
@@ -242,7 +306,7 @@ export function runChaos(options: ChaosOptions): ChaosResult {
     return result;
   };
   if (!cluster.converged()) return fail(`no convergence ${durationMs - faultUntilMs} ms after healing (leader ${cluster.leader() ?? 'none'})`);
-  const live = cluster.liveMembers();
+  const live = cluster.members();
   result.finalCommit = live[0]!.appliedIndex;
   const digests = new Set(live.map((n) => n.stateMachine.digest()));
   if (digests.size !== 1) return fail('live managers hold different states');
@@ -251,6 +315,7 @@ export function runChaos(options: ChaosOptions): ChaosResult {
       if (!(n.stateMachine as KvStateMachine).hasApplied(s)) return fail(`${n.id} lost acknowledged operation #${s} (${op.key}=${op.value})`);
     }
   }
+  if (joiners.size > 0) return fail(`managers never joined: ${[...joiners].join(', ')}`);
   if (pending.size > 0 || waiting.length > 0) return fail(`${pending.size + waiting.length} client operations never committed after healing`);
   return result;
 }

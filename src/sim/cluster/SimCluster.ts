@@ -43,6 +43,8 @@ export interface SimClusterOptions {
 interface SnapshotData {
   state: unknown;
   chain: number;
+  /** Members removed from the group so far (swarmkit keeps this list in its store). */
+  removed: string[];
 }
 
 /** One simulated server: its disk survives a crash, everything else does not. */
@@ -70,6 +72,8 @@ export interface ClusterNode {
   lastTerm: number;
   chainBase: { index: number; value: number };
   chains: number[];
+  /** Ids this node has seen removed from the group (volatile: rebuilt from snapshot and log). */
+  removedIds: Set<string>;
 }
 
 /** A cluster of Raft nodes on one scheduler and one simulated network. */
@@ -85,6 +89,8 @@ export class SimCluster {
   private readonly snapshotEvery: number;
   private readonly check: boolean;
   private readonly makeStateMachine: () => ReplicatedStateMachine;
+  /** Observers of nodes leaving the Raft group (they applied or were told of their removal). */
+  readonly leaveListeners: ((node: string) => void)[] = [];
   /** Observers of applied entries (clients waiting for their commands). */
   readonly applyListeners: ((node: string, entry: Entry) => void)[] = [];
 
@@ -139,6 +145,7 @@ export class SimCluster {
       lastTerm: 0,
       chainBase: { index: 0, value: EMPTY_CHAIN },
       chains: [],
+      removedIds: new Set(),
     };
     this.nodes.set(id, node);
     this.trace.emit({ t: this.now(), ev: 'instance', op: 'add', node: id });
@@ -304,19 +311,32 @@ export class SimCluster {
   }
 
   /**
-   * Liveness check after healing: exactly one leader among live members in the highest term,
-   * and every live member applied everything the leader committed.
+   * The live members of the Raft group as the current leader sees it: live nodes that are voters
+   * in the leader's configuration (a node removed while cut off may still run, but is not one).
+   * Without a leader, every live node that has not left.
+   */
+  members(): ClusterNode[] {
+    const leader = this.leader();
+    if (!leader) return this.liveMembers();
+    const voters = new Set(this.node(leader).raft!.status().voters);
+    return this.liveMembers().filter((n) => voters.has(n.id));
+  }
+
+  /**
+   * Liveness check after healing: one live leader in the highest term of its group, every live
+   * voter of its configuration in that term with everything the leader committed applied, and
+   * the leader's commit index reached in its own term.
    */
   converged(): boolean {
-    const live = this.liveMembers();
-    if (live.length === 0) return false;
-    const maxTerm = Math.max(...live.map((n) => n.raft!.currentTerm));
-    const leaders = live.filter((n) => n.raft!.currentRole === 'leader' && n.raft!.currentTerm === maxTerm);
-    if (leaders.length !== 1) return false;
-    const leader = leaders[0]!.raft!;
+    const leaderId = this.leader();
+    if (!leaderId) return false;
+    const leader = this.node(leaderId).raft!;
+    const members = this.members();
+    const term = leader.currentTerm;
+    if (members.some((n) => n.raft!.currentTerm !== term || (n.id !== leaderId && n.raft!.currentRole === 'leader'))) return false;
     const commit = leader.status().commit;
-    if (leader.termAt(commit) !== leader.currentTerm) return false;
-    return live.every((n) => n.appliedIndex === commit && n.raft!.currentTerm === maxTerm);
+    if (leader.termAt(commit) !== term) return false;
+    return members.every((n) => n.appliedIndex === commit);
   }
 
   /** One line per node (role, term, log and commit indexes), for failure reports. */
@@ -354,6 +374,7 @@ export class SimCluster {
     n.stateMachine = this.makeStateMachine();
     const data = snap.data as SnapshotData | null;
     n.stateMachine.restore(data?.state ?? null);
+    n.removedIds = new Set(data?.removed ?? []);
     n.appliedIndex = snap.index;
     n.chainBase = { index: snap.index, value: data?.chain ?? EMPTY_CHAIN };
     n.chains = [];
@@ -383,8 +404,25 @@ export class SimCluster {
 
   private deliver(n: ClusterNode, env: Envelope<Message>): void {
     if (!n.raft) return;
+    if (n.removedIds.has(env.from)) {
+      this.refuseRemovedMember(n, env.from);
+      return;
+    }
     n.raft.step(env.payload);
     this.processReady(n);
+  }
+
+  /**
+   * swarmkit's transport answers a message from a removed member with ErrMemberRemoved, and that
+   * node then stops its Raft node: a manager removed while it was cut off learns it this way.
+   */
+  private refuseRemovedMember(n: ClusterNode, removedId: string): void {
+    const latencyMs = this.network.getDefaults().latencyMsMin;
+    this.scheduler.after(latencyMs, () => {
+      const sender = this.nodes.get(removedId);
+      if (!sender?.raft || sender.left || !this.network.canReach(n.id, removedId)) return;
+      this.leave(sender);
+    });
   }
 
   /** The Ready loop: persist → send → apply → advance (etcd-raft's contract). */
@@ -444,6 +482,7 @@ export class SimCluster {
   private installSnapshot(n: ClusterNode, snapshot: Snapshot): void {
     const data = snapshot.data as SnapshotData | null;
     n.stateMachine.restore(data?.state ?? null);
+    n.removedIds = new Set(data?.removed ?? []);
     n.appliedIndex = snapshot.index;
     this.trace.emit({ t: this.now(), ev: 'snapshot', node: n.id, index: snapshot.index, term: snapshot.term });
   }
@@ -452,6 +491,10 @@ export class SimCluster {
     if (e.index <= n.appliedIndex) return;
     const entry = describeEntry(e);
     n.stateMachine.apply(e);
+    if (e.type === 'confChange') {
+      if (e.change.op === 'removeVoter') n.removedIds.add(e.change.id);
+      else n.removedIds.delete(e.change.id);
+    }
     n.appliedIndex = e.index;
     this.trace.emit({ t: this.now(), ev: 'apply', node: n.id, index: e.index, term: e.term, entry });
     if (this.check) this.invariants.observeApply(n.id, e.index, e.term, entry);
@@ -464,7 +507,7 @@ export class SimCluster {
     if (n.appliedIndex - raft.latestSnapshot().index < this.snapshotEvery) return;
     const chain = this.chainAt(n, n.appliedIndex);
     if (chain === undefined) return;
-    const data: SnapshotData = { state: n.stateMachine.snapshot(), chain };
+    const data: SnapshotData = { state: n.stateMachine.snapshot(), chain, removed: [...n.removedIds] };
     const snapshot = raft.compact(data);
     if (!snapshot) return;
     n.storage.compact(snapshot);
@@ -479,6 +522,19 @@ export class SimCluster {
     this.network.detach(n.id);
     this.trace.emit({ t: this.now(), ev: 'role', node: n.id, role: 'none', term: n.raft?.currentTerm ?? 0 });
     n.lastRole = 'none';
+    for (const l of this.leaveListeners) l(n.id);
+  }
+
+  /** Deletes an instance for good ("Delete" in the playground, or a decommissioned manager). */
+  deleteNode(id: string): void {
+    const n = this.node(id);
+    if (n.raft?.currentRole === 'leader') this.invariants.leaderStopped(id, n.raft.currentTerm);
+    if (n.tickEventId !== null) this.scheduler.cancel(n.tickEventId);
+    this.network.detach(id);
+    n.up = false;
+    n.raft = null;
+    this.nodes.delete(id);
+    this.trace.emit({ t: this.now(), ev: 'instance', op: 'delete', node: id });
   }
 
   private traceRole(n: ClusterNode): void {
