@@ -1,11 +1,11 @@
-import fc from 'fast-check';
+import { array, assert, integer, property } from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Scheduler } from './Scheduler';
 
 describe('Scheduler', () => {
   it('runs events in (time, insertion) order whatever order they were scheduled in', () => {
-    fc.assert(
-      fc.property(fc.array(fc.integer({ min: 0, max: 50 }), { maxLength: 200 }), (times) => {
+    assert(
+      property(array(integer({ min: 0, max: 50 }), { maxLength: 200 }), (times) => {
         const s = new Scheduler();
         const ran: [number, number][] = [];
         times.forEach((t, i) => s.at(t, () => ran.push([s.nowMs(), i])));
