@@ -250,22 +250,19 @@ export class SimCluster {
 
   /** Proposes a command on a node (default: the current leader). */
   propose(data: unknown, via?: string): ProposalResult {
-    const id = via ?? this.leader();
-    if (id === null) return { ok: false, error: 'not-leader' };
-    const n = this.node(id);
-    if (!n.raft) return { ok: false, error: 'not-leader' };
-    const result = n.raft.propose(data);
-    this.processReady(n);
-    return result;
+    return this.proposeOn(via, (raft) => raft.propose(data));
   }
 
-  /** Proposes a membership change on the current leader. */
+  /** Proposes a membership change on a node (default: the current leader). */
   proposeConfChange(change: ConfChange, via?: string): ProposalResult {
+    return this.proposeOn(via, (raft) => raft.proposeConfChange(change));
+  }
+
+  private proposeOn(via: string | undefined, proposal: (raft: RaftNode) => ProposalResult): ProposalResult {
     const id = via ?? this.leader();
-    if (id === null) return { ok: false, error: 'not-leader' };
-    const n = this.node(id);
-    if (!n.raft) return { ok: false, error: 'not-leader' };
-    const result = n.raft.proposeConfChange(change);
+    const n = id === null ? undefined : this.node(id);
+    if (!n?.raft) return { ok: false, error: 'not-leader' };
+    const result = proposal(n.raft);
     this.processReady(n);
     return result;
   }
