@@ -14,7 +14,7 @@ const USAGE = `usage:
   npm run -s sim -- chaos [--managers M] [--workers W] [--duration 600s] [--seed N]
                           [--timing swarm|paper] [--trace OUT.jsonl] [--trace-messages] [--prevote]
   npm run -s sim -- elections --trials N --election-ms MIN-MAX [--seed N] [--trace OUT.jsonl]
-                              [--check-quorum]`;
+                              [--latency-ms 5-9] [--check-quorum]`;
 
 function timingFlag(args: ParsedArgs): 'swarm' | 'paper' {
   const t = stringFlag(args, 'timing', 'swarm');
@@ -58,6 +58,9 @@ function elections(args: ParsedArgs): number {
   const m = /^(\d+)-(\d+)$/.exec(range);
   if (!m || Number(m[1]) > Number(m[2]) || Number(m[1]) < 2) throw new UsageError(`--election-ms must be MIN-MAX in ms, not ${range}`);
   const trials = intFlag(args, 'trials', 1000);
+  const latency = stringFlag(args, 'latency-ms', '5-9');
+  const l = /^(\d+)-(\d+)$/.exec(latency);
+  if (!l || Number(l[1]) > Number(l[2])) throw new UsageError(`--latency-ms must be MIN-MAX in ms, not ${latency}`);
   const traceFile = args.flags.get('trace');
   const trace = typeof traceFile === 'string' ? new MemoryTraceSink() : undefined;
   const r = runElections({
@@ -67,6 +70,8 @@ function elections(args: ParsedArgs): number {
     seed: intFlag(args, 'seed', 1),
     trace,
     checkQuorum: args.flags.has('check-quorum'),
+    latencyMsMin: Number(l[1]),
+    latencyMsMax: Number(l[2]),
   });
   if (trace && typeof traceFile === 'string') writeFileSync(traceFile, trace.text());
   process.stdout.write(

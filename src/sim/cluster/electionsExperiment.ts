@@ -22,6 +22,9 @@ export interface ElectionsOptions {
   trialCapMs?: number;
   /** Enable CheckQuorum and its vote lease (the paper's LogCabin had neither; default false). */
   checkQuorum?: boolean;
+  /** One-way network latency range in ms (default: the paper preset's 5–9 ms). */
+  latencyMsMin?: number;
+  latencyMsMax?: number;
 }
 
 /** Downtime statistics, in virtual milliseconds. */
@@ -56,6 +59,11 @@ export function runElections(options: ElectionsOptions): ElectionsResult {
       electionTimeoutTicksMin: options.electionMsMin,
       electionTimeoutTicksMax: options.electionMsMax,
       checkQuorum: options.checkQuorum ?? false,
+    },
+    link: {
+      ...paperTiming.link,
+      latencyMsMin: options.latencyMsMin ?? paperTiming.link.latencyMsMin,
+      latencyMsMax: options.latencyMsMax ?? paperTiming.link.latencyMsMax,
     },
   };
   const seed = options.seed ?? 1;
