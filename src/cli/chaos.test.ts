@@ -1,7 +1,7 @@
 /**
- * Seeded chaos inside `npm test`: 500 seeds with the checkers after every event, plus every seed
- * that ever failed. `SEED=n npx vitest run src/cli/chaos.test.ts` runs just seed n; the test
- * name carries the CLI command that replays it.
+ * Seeded chaos inside `npm test`: 500 seeds (some with PreVote, some with paper timing) with the
+ * checkers after every event, plus every seed that ever failed. `SEED=n npx vitest run
+ * src/cli/chaos.test.ts` runs just seed n; the test name carries the CLI command that replays it.
  */
 import { describe, expect, it } from 'vitest';
 import { runChaos, type ChaosOptions } from '../sim/cluster/ChaosRun';
@@ -18,12 +18,13 @@ interface Case extends ChaosOptions {
 }
 
 function command(c: Case): string {
-  return `chaos --seed ${c.seed} --managers ${c.managers} --workers ${c.workers} --duration ${c.durationMs / 1000}s --timing ${c.timing}`;
+  return `chaos --seed ${c.seed} --managers ${c.managers} --workers ${c.workers} --duration ${c.durationMs / 1000}s --timing ${c.timing}${c.preVote ? ' --prevote' : ''}`;
 }
 
 const cases: Case[] = [];
 for (let seed = 1; seed <= 500; seed++) {
-  // Seeds alternate between 5 and 3 managers; every tenth runs the paper timing for 30 s.
+  // Seeds alternate between 5 and 3 managers; every tenth runs the paper timing for 30 s and
+  // every seventh runs with PreVote (swarmkit leaves it off; the option must hold up too).
   const paper = seed % 10 === 0;
   cases.push({
     seed,
@@ -31,6 +32,7 @@ for (let seed = 1; seed <= 500; seed++) {
     workers: 2,
     timing: paper ? 'paper' : 'swarm',
     durationMs: paper ? 30_000 : 600_000,
+    ...(seed % 7 === 0 ? { preVote: true } : {}),
   });
 }
 const pinned: (Case & { bug: string })[] = pinnedChaosSeeds.map((p) => ({ ...p, durationMs: 600_000 }));
