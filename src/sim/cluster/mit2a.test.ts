@@ -4,7 +4,7 @@
  * (Figure 3 safety properties) run after every event. Reference: Raft §5.2.
  */
 import { describe, expect, it } from 'vitest';
-import { InvariantError } from './SimCluster';
+import { InvariantError, type SimCluster } from './SimCluster';
 import {
   checkNoLeader,
   checkOneLeader,
@@ -23,42 +23,49 @@ import {
   wait,
 } from './testkit';
 
+/** TestInitialElection's body: a leader, agreement on its term, and no term change while idle. */
+function initialElection(c: SimCluster, settleMs: number): void {
+  checkOneLeader(c);
+  // Sleep a bit to avoid racing with followers learning of the election.
+  c.runFor(settleMs);
+  const term1 = checkTerms(c);
+  // MIT: ≥ 1. Term 1 is the bootstrap snapshot's, so the first election is in term 2.
+  expect(term1).toBeGreaterThanOrEqual(2);
+  c.runFor(2 * electionTimeoutMs(c));
+  // MIT only warns here; with no failure at all the term must not move.
+  expect(checkTerms(c)).toBe(term1);
+  checkOneLeader(c);
+}
+
+/** TestReElection's body: re-election after a disconnect, none without a quorum, recovery. */
+function reElection(c: SimCluster): void {
+  const leader1 = checkOneLeader(c);
+  // If the leader disconnects, a new one should be elected.
+  disconnect(c, leader1);
+  expect(checkOneLeader(c)).not.toBe(leader1);
+  // If the old leader rejoins, that shouldn't disturb the new leader.
+  connect(c, leader1);
+  const leader2 = checkOneLeader(c);
+  // If there's no quorum, no new leader should be elected.
+  disconnect(c, leader2);
+  disconnect(c, peer(c, leader2, 1));
+  c.runFor(2 * electionTimeoutMs(c));
+  checkNoLeader(c);
+  // If a quorum arises, it should elect a leader.
+  connect(c, peer(c, leader2, 1));
+  checkOneLeader(c);
+  // Re-join of the last node shouldn't prevent a leader from existing.
+  connect(c, leader2);
+  checkOneLeader(c);
+}
+
 describe('MIT 6.5840 3A: leader election', () => {
   it('TestInitialElection: a leader within 5 s, all agree on term ≥ 2, term unchanged over 2 s idle (seed 1)', () => {
-    const c = mitCluster({ servers: 3, seed: 1 });
-    checkOneLeader(c);
-    // Sleep a bit to avoid racing with followers learning of the election.
-    c.runFor(50);
-    const term1 = checkTerms(c);
-    // MIT: ≥ 1. Term 1 is the bootstrap snapshot's, so the first election is in term 2.
-    expect(term1).toBeGreaterThanOrEqual(2);
-    c.runFor(2 * electionTimeoutMs(c));
-    // MIT only warns here; with no failure at all the term must not move.
-    expect(checkTerms(c)).toBe(term1);
-    checkOneLeader(c);
+    initialElection(mitCluster({ servers: 3, seed: 1 }), 50);
   });
 
   it('TestReElection: new leader within 5 s, old leader rejoins quietly, no leader with 2 of 3 down (seed 2)', () => {
-    const c = mitCluster({ servers: 3, seed: 2 });
-    const leader1 = checkOneLeader(c);
-    // If the leader disconnects, a new one should be elected.
-    disconnect(c, leader1);
-    const other = checkOneLeader(c);
-    expect(other).not.toBe(leader1);
-    // If the old leader rejoins, that shouldn't disturb the new leader.
-    connect(c, leader1);
-    const leader2 = checkOneLeader(c);
-    // If there's no quorum, no new leader should be elected.
-    disconnect(c, leader2);
-    disconnect(c, peer(c, leader2, 1));
-    c.runFor(2 * electionTimeoutMs(c));
-    checkNoLeader(c);
-    // If a quorum arises, it should elect a leader.
-    connect(c, peer(c, leader2, 1));
-    checkOneLeader(c);
-    // Re-join of the last node shouldn't prevent a leader from existing.
-    connect(c, leader2);
-    checkOneLeader(c);
+    reElection(mitCluster({ servers: 3, seed: 2 }));
   });
 
   it('TestManyElections: 7 servers, 10 rounds of disconnecting 3, a leader within 5 s each (seed 3)', () => {
@@ -79,31 +86,11 @@ describe('MIT 6.5840 3A: leader election', () => {
 
 describe('MIT 3A with the swarm preset (1 s tick, election 10–19 s; bounds ×20)', () => {
   it('TestInitialElection (swarm): a leader within 100 s, term unchanged over 40 s idle (seed 11)', () => {
-    const c = mitCluster({ servers: 3, seed: 11, timing: 'swarm' });
-    checkOneLeader(c);
-    c.runFor(1000);
-    const term1 = checkTerms(c);
-    expect(term1).toBeGreaterThanOrEqual(2);
-    c.runFor(2 * electionTimeoutMs(c));
-    expect(checkTerms(c)).toBe(term1);
-    checkOneLeader(c);
+    initialElection(mitCluster({ servers: 3, seed: 11, timing: 'swarm' }), 1000);
   });
 
   it('TestReElection (swarm): new leader after a disconnect, none with 2 of 3 down (seed 12)', () => {
-    const c = mitCluster({ servers: 3, seed: 12, timing: 'swarm' });
-    const leader1 = checkOneLeader(c);
-    disconnect(c, leader1);
-    expect(checkOneLeader(c)).not.toBe(leader1);
-    connect(c, leader1);
-    const leader2 = checkOneLeader(c);
-    disconnect(c, leader2);
-    disconnect(c, peer(c, leader2, 1));
-    c.runFor(2 * electionTimeoutMs(c));
-    checkNoLeader(c);
-    connect(c, peer(c, leader2, 1));
-    checkOneLeader(c);
-    connect(c, leader2);
-    checkOneLeader(c);
+    reElection(mitCluster({ servers: 3, seed: 12, timing: 'swarm' }));
   });
 });
 
