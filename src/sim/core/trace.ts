@@ -35,8 +35,7 @@ export type TraceEvent =
       sentAtMs: number;
       deliverAtMs: number;
       dropped: boolean;
-    }
-  | { t: number; ev: 'check'; ok: boolean; name: string; detail: string };
+    };
 
 /** Where trace events go. Implementations must not reorder events. */
 export interface TraceSink {
